@@ -1,0 +1,2 @@
+-- The provider role's own tables start here; version numbers of role migrations are >= 1000.
+CREATE TABLE provider_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
