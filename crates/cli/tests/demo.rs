@@ -14,7 +14,7 @@ fn mydata() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mydata"))
 }
 
-fn wait_for(path: &Path, child: &mut Child) -> Ecosystem {
+async fn wait_for(path: &Path, child: &mut Child) -> Ecosystem {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if let Ok(text) = std::fs::read_to_string(path) {
@@ -28,11 +28,11 @@ fn wait_for(path: &Path, child: &mut Child) -> Ecosystem {
             panic!("demo exited early: {status}\n{err}");
         }
         assert!(Instant::now() < deadline, "ecosystem.json did not appear");
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-fn terminate(child: &mut Child) -> std::process::ExitStatus {
+async fn terminate(child: &mut Child) -> std::process::ExitStatus {
     let ok = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(ok.success());
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -41,7 +41,7 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
             return status;
         }
         assert!(Instant::now() < deadline, "demo did not stop after SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -58,7 +58,7 @@ async fn demo_starts_writes_a_valid_manifest_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let manifest_path = std::fs::canonicalize(dir.path()).unwrap().join("ecosystem.json");
-    let eco = wait_for(&manifest_path, &mut child);
+    let eco = wait_for(&manifest_path, &mut child).await;
 
     assert_eq!(eco.version, 1);
     assert!(eco.tls_ca.is_file() && eco.subject_ca.is_file());
@@ -117,16 +117,16 @@ async fn demo_starts_writes_a_valid_manifest_and_stops_on_sigterm() {
         assert!(s.password.len() >= 10);
     }
 
-    let status = terminate(&mut child);
+    let status = terminate(&mut child).await;
     assert!(status.success(), "demo exited with {status}");
     assert!(!manifest_path.exists(), "the manifest is removed when the demo stops");
 
     // A second run reuses the PKI and the ports.
     let mut again = mydata().args(["demo", "--data-dir"]).arg(dir.path()).env("MYDATA_LOG", "warn").spawn().unwrap();
-    let eco2 = wait_for(&manifest_path, &mut again);
+    let eco2 = wait_for(&manifest_path, &mut again).await;
     assert_eq!(eco2.participants[1].api_url, eco.participants[1].api_url);
     assert_eq!(eco2.subjects[0].ci, eco.subjects[0].ci);
-    assert!(terminate(&mut again).success());
+    assert!(terminate(&mut again).await.success());
 }
 
 #[test]
